@@ -51,7 +51,7 @@ public interface RetryDelay {
         return retry -> {
             int exponent = Math.max(0, retry - 1);
             double nanos = initialNanos * Math.pow(multiplier, exponent);
-            return Duration.ofNanos((long) Math.min(nanos, maxNanos));
+            return clamp(nanos, max, maxNanos);
         };
     }
 
@@ -72,7 +72,7 @@ public interface RetryDelay {
             double nanos = toNanos(base.delayFor(retry));
             double spread = nanos * factor;
             double jittered = nanos - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
-            return Duration.ofNanos((long) Math.max(0, Math.min(jittered, Math.max(capNanos, nanos))));
+            return clamp(jittered, DEFAULT_CAP, capNanos);
         };
     }
 
@@ -91,6 +91,18 @@ public interface RetryDelay {
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + ": must not be negative, was " + d);
         }
+    }
+
+    /** {@code nanos} as a duration within {@code [0, max]}; exact at the cap despite floating-point rounding. */
+    private static Duration clamp(double nanos, Duration max, double maxNanos) {
+        if (!(nanos > 0)) {
+            return Duration.ZERO;
+        }
+        if (nanos >= maxNanos) {
+            return max;
+        }
+        Duration d = Duration.ofNanos((long) nanos);
+        return d.compareTo(max) > 0 ? max : d;
     }
 
     /** Nanoseconds as a double, saturating instead of overflowing for very long durations. */

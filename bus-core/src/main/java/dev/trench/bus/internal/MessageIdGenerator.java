@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * millisecond and kept apart by 62 random bits.
  */
 public final class MessageIdGenerator {
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    /** Per generator, so that generators with different clocks (tests) do not affect each other. */
+    private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
 
     private final Clock clock;
 
@@ -21,7 +22,7 @@ public final class MessageIdGenerator {
 
     public MessageId next() {
         long now = clock.millis() & 0xFFFF_FFFF_FFFFL;
-        State s = STATE.get();
+        State s = state.get();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long millis;
         int counter;
