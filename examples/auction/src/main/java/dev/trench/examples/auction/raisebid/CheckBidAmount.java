@@ -25,7 +25,7 @@ public final class CheckBidAmount implements CommandHandler<RaiseBid, Accepted> 
 
     @Override
     public void handle(RaiseBid command, HandlerContext<Accepted> context) {
-        BidDecision decision = store.placeBid(command.auctionId(), context.envelope().commandId().toString(),
+        BidDecision decision = store.placeBid(command.auctionId(), context.envelope().commandId(),
                 command.userId(), command.amount(), context.clock().instant());
         if (decision instanceof BidDecision.Refused refused) {
             throw new CommandRejectedException(refused.reason(), refused.message());

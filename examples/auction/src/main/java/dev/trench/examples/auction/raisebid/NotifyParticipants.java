@@ -3,6 +3,7 @@ package dev.trench.examples.auction.raisebid;
 import dev.trench.bus.Accepted;
 import dev.trench.bus.CommandHandler;
 import dev.trench.bus.HandlerContext;
+import dev.trench.bus.MessageId;
 import dev.trench.examples.auction.store.AuctionStore;
 import dev.trench.examples.auction.store.Bid;
 import jakarta.inject.Inject;
@@ -21,7 +22,7 @@ public final class NotifyParticipants implements CommandHandler<RaiseBid, Accept
 
     @Override
     public void handle(RaiseBid command, HandlerContext<Accepted> context) {
-        String commandId = context.envelope().commandId().toString();
+        MessageId commandId = context.envelope().commandId();
         Bid bid = store.acceptedBid(command.auctionId(), commandId).orElseThrow(() -> new IllegalStateException(
                 "no accepted bid for command " + commandId + " on auction " + command.auctionId()));
         context.record(new AuctionRaised(bid.auctionId(), bid.amount(), bid.userId(), bid.seq(), bid.at()));

@@ -1,5 +1,6 @@
 package dev.trench.examples.auction.store;
 
+import dev.trench.bus.MessageId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -31,8 +32,8 @@ public interface AuctionStore {
      * second call with the id of an accepted bid returns that same bid, so a retried or resent command never places
      * two bids and is never refused by its own first success.
      */
-    BidDecision placeBid(String auctionId, String commandId, String userId, BigDecimal amount, Instant now);
+    BidDecision placeBid(String auctionId, MessageId commandId, String userId, BigDecimal amount, Instant now);
 
     /** The bid accepted for a command id, if any. */
-    Optional<Bid> acceptedBid(String auctionId, String commandId);
+    Optional<Bid> acceptedBid(String auctionId, MessageId commandId);
 }

@@ -1,5 +1,6 @@
 package dev.trench.examples.auction.store;
 
+import dev.trench.bus.MessageId;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -13,5 +14,5 @@ import java.time.Instant;
  * @param seq       the auction's sequence number after this bid
  * @param at        when it was accepted
  */
-public record Bid(String auctionId, String commandId, String userId, BigDecimal amount, long seq, Instant at) {
+public record Bid(String auctionId, MessageId commandId, String userId, BigDecimal amount, long seq, Instant at) {
 }

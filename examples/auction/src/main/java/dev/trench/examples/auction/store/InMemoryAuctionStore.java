@@ -1,5 +1,6 @@
 package dev.trench.examples.auction.store;
 
+import dev.trench.bus.MessageId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +25,9 @@ public final class InMemoryAuctionStore implements AuctionStore {
     private static final class Entry {
         final Auction auction;
         final Set<String> participants = ConcurrentHashMap.newKeySet();
-        final Map<String, Bid> bidsByCommand;
+        final Map<MessageId, Bid> bidsByCommand;
 
-        Entry(Auction auction, Map<String, Bid> bids) {
+        Entry(Auction auction, Map<MessageId, Bid> bids) {
             this.auction = auction;
             this.bidsByCommand = bids;
         }
@@ -76,7 +77,7 @@ public final class InMemoryAuctionStore implements AuctionStore {
     }
 
     @Override
-    public BidDecision placeBid(String auctionId, String commandId, String userId, BigDecimal amount, Instant now) {
+    public BidDecision placeBid(String auctionId, MessageId commandId, String userId, BigDecimal amount, Instant now) {
         BidDecision[] decision = new BidDecision[1];
         auctions.computeIfPresent(auctionId, (id, e) -> {
             Bid earlier = e.bidsByCommand.get(commandId);
@@ -109,7 +110,7 @@ public final class InMemoryAuctionStore implements AuctionStore {
     }
 
     @Override
-    public Optional<Bid> acceptedBid(String auctionId, String commandId) {
+    public Optional<Bid> acceptedBid(String auctionId, MessageId commandId) {
         Entry e = auctions.get(auctionId);
         if (e == null) {
             return Optional.empty();
@@ -119,12 +120,12 @@ public final class InMemoryAuctionStore implements AuctionStore {
         }
     }
 
-    private static Map<String, Bid> boundedMap() {
+    private static Map<MessageId, Bid> boundedMap() {
         return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Bid> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<MessageId, Bid> eldest) {
                 return size() > REMEMBERED_BIDS;
             }
         });
