@@ -14,13 +14,15 @@ public interface HandlerFactory {
      */
     <H> H create(Class<H> handlerType);
 
-    /** Creates handlers with their public no-argument constructor. */
+    /** Creates handlers with their no-argument constructor (which may be package-private). */
     static HandlerFactory reflective() {
         return new HandlerFactory() {
             @Override
             public <H> H create(Class<H> handlerType) {
                 try {
-                    return handlerType.getDeclaredConstructor().newInstance();
+                    java.lang.reflect.Constructor<H> constructor = handlerType.getDeclaredConstructor();
+                    constructor.setAccessible(true); // package-private handlers in a vertical slice are fine
+                    return constructor.newInstance();
                 } catch (NoSuchMethodException e) {
                     throw new IllegalStateException("has no no-argument constructor; register an instance, or use"
                             + " a HandlerFactory (e.g. the Guice module) that can build it", e);

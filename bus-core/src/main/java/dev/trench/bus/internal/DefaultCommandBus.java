@@ -269,9 +269,8 @@ public final class DefaultCommandBus implements CommandBus {
     // dispatch
 
     @Override
-    @SuppressWarnings("unchecked")
     public <R> CompletionStage<R> dispatch(Command<R> command) {
-        return (CompletionStage<R>) dispatchChild(command, currentEnvelope());
+        return dispatchChild(command, currentEnvelope());
     }
 
     private static @Nullable Envelope<?> currentEnvelope() {
