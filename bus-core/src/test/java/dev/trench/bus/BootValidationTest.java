@@ -156,6 +156,17 @@ class BootValidationTest {
     }
 
     @Test
+    void aCommandHandledElsewhereHasItsOtherCapabilitiesHonouredWhereItIsHandled() {
+        CommandSpec<Ship> spec = CommandSpec.of(Ship.class, "t.ship")
+                .capability(HandledAsynchronously.by("shipping"))
+                .capability(RetryOnFail.upTo(3).withDelay(RetryDelay.none())).build();
+
+        CommandBus bus = CommandBus.builder().register(spec).append(new FakeAsyncRouting()).build();
+
+        assertThat(bus.describe()).contains("RetryOnFail[maxRetries=3", "honoured by its worker");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceNumberedEachNamingTheClass() {
         CommandSpec<Open> noHandler = CommandSpec.of(Open.class, "t.open").build();
         CommandSpec<Close> unhonoured = CommandSpec.of(Close.class, "t.close").handler(CloseHandler.class)

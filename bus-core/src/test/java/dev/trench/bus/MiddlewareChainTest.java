@@ -172,6 +172,46 @@ class MiddlewareChainTest {
                 .hasMessageContaining("passed a");
     }
 
+    @Test
+    void aFailedHandlerLeavesNoEventsOrResultBehindForItsRetry() {
+        AtomicInteger failures = new AtomicInteger(1);
+        CommandSpec<Echo> spec = CommandSpec.of(Echo.class, "test.echo")
+                .handler((Echo c, HandlerContext<String> ctx) -> {
+                    ctx.record("from first");
+                    ctx.result("first");
+                })
+                .handler((Echo c, HandlerContext<String> ctx) -> {
+                    ctx.record("from second, attempt " + ctx.envelope().attempt());
+                    ctx.result("second");
+                    if (failures.getAndDecrement() > 0) {
+                        throw new IllegalStateException("flaky");
+                    }
+                })
+                .build();
+        List<Object> seenOnFailure = new CopyOnWriteArrayList<>();
+        Middleware retryOnce = new Middleware() {
+            @Override
+            public java.util.concurrent.CompletionStage<Outcome> handle(Chain chain) {
+                return chain.proceed(chain.envelope()).exceptionallyCompose(e -> chain.proceed(
+                        chain.envelope().withAttempt(2).withResumeAt(chain.handlersCompleted())));
+            }
+
+            @Override
+            public boolean mayProceedMoreThanOnce() {
+                return true;
+            }
+        };
+        Middleware observer = chain -> chain.proceed(chain.envelope()).thenApply(o -> {
+            seenOnFailure.addAll(o.events());
+            seenOnFailure.add(o.result());
+            return o;
+        });
+        CommandBus bus = CommandBus.builder().register(spec).append(observer).append(retryOnce).build();
+
+        assertThat(bus.dispatchAndWait(new Echo("x"))).isEqualTo("second");
+        assertThat(seenOnFailure).containsExactly("from first", "from second, attempt 2", "second");
+    }
+
     static final class ProceedsTwice implements Middleware {
         @Override
         public java.util.concurrent.CompletionStage<Outcome> handle(Chain chain) {

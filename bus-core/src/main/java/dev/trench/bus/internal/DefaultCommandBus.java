@@ -129,8 +129,10 @@ public final class DefaultCommandBus implements CommandBus {
         Map<Class<?>, Route> routes = new HashMap<>();
         for (CommandSpec<?> spec : unique) {
             String cmd = spec.commandType().getName();
+            boolean local = !elsewhere.contains(spec.commandType());
             for (Capability c : spec.capabilities()) {
-                if (!honoured(c.getClass(), honouredBy)) {
+                // a command handled elsewhere has its other capabilities honoured where it is handled
+                if (local && !honoured(c.getClass(), honouredBy)) {
                     problems.add("Command " + cmd + " declares capability " + c.getClass().getSimpleName()
                             + " but no installed middleware honours it; append the middleware for it, or remove"
                             + " the capability");
@@ -147,7 +149,6 @@ public final class DefaultCommandBus implements CommandBus {
             for (CommandSpec.HandlerRef ref : spec.handlers()) {
                 checkHandlerType(spec, ref, problems);
             }
-            boolean local = !elsewhere.contains(spec.commandType());
             CommandHandler<?, ?>[] handlers = null;
             if (local) {
                 if (spec.handlers().isEmpty()) {
@@ -255,7 +256,8 @@ public final class DefaultCommandBus implements CommandBus {
                         mws.forEach(m -> by.add(simple(m)));
                     }
                 });
-                sb.append("; ").append(c).append(" honoured by ").append(by.isEmpty() ? "NOBODY" : by);
+                sb.append("; ").append(c).append(" honoured by ")
+                        .append(!by.isEmpty() ? by : elsewhere.contains(spec.commandType()) ? "its worker" : "NOBODY");
             }
         }
         return sb.toString();

@@ -58,12 +58,21 @@ final class Dispatch extends CompletableFuture<Object>
         CURRENT.set(this);
         try {
             for (int i = attempt.resumeAt(); i < handlers.length; i++) {
-                handlers[i].handle(command, this);
+                int eventsBefore = events == null ? 0 : events.size();
+                Object resultBefore = result;
+                try {
+                    handlers[i].handle(command, this);
+                } catch (Throwable t) {
+                    // a failed handler leaves no trace: its retry records its events and result afresh
+                    if (events != null) {
+                        events.subList(eventsBefore, events.size()).clear();
+                    }
+                    result = resultBefore;
+                    return t;
+                }
                 handlersCompleted = i + 1;
             }
             return null;
-        } catch (Throwable t) {
-            return t;
         } finally {
             if (previous == null) {
                 CURRENT.remove();

@@ -23,7 +23,10 @@ public interface CommandSender extends AutoCloseable {
      */
     CompletionStage<Accepted> send(CommandSpec<?> spec, Envelope<?> envelope);
 
-    /** Commands handed to this sender and not yet accepted or failed (for the queue-depth gauge). */
+    /**
+     * Commands this sender holds for the queue-depth gauge: for a remote transport, sent and not yet acknowledged;
+     * for an in-process executor, accepted and not yet handled.
+     */
     default int inFlight() {
         return 0;
     }
