@@ -41,7 +41,7 @@ public interface CommandBus {
      * Dispatches a command with existing metadata: a command that arrived over a transport, or a dead letter sent
      * again.
      */
-    <R> CompletionStage<R> dispatch(Envelope<? extends Command<R>> envelope);
+    <R> CompletionStage<R> dispatch(Envelope<? extends Command<? extends R>> envelope);
 
     /**
      * Dispatches and waits for the result. Rethrows the handler's exception as is; waits at most until the envelope's

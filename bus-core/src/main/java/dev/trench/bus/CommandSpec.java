@@ -34,12 +34,20 @@ public final class CommandSpec<C extends Command<?>> {
     private final String name;
     private final List<HandlerRef> handlers;
     private final List<Capability> capabilities;
+    /** The capabilities, and each wrapped once, so that a middleware's look-up on every dispatch allocates nothing. */
+    private final Capability[] capabilityArray;
+    private final Optional<?>[] found;
 
     private CommandSpec(Builder<C> b) {
         this.commandType = b.commandType;
         this.name = b.name;
         this.handlers = Collections.unmodifiableList(new ArrayList<>(b.handlers));
         this.capabilities = Collections.unmodifiableList(new ArrayList<>(b.capabilities));
+        this.capabilityArray = b.capabilities.toArray(new Capability[0]);
+        this.found = new Optional<?>[capabilityArray.length];
+        for (int i = 0; i < capabilityArray.length; i++) {
+            found[i] = Optional.of(capabilityArray[i]);
+        }
     }
 
     /**
@@ -71,10 +79,11 @@ public final class CommandSpec<C extends Command<?>> {
     }
 
     /** The capability of the given type, if declared. */
+    @SuppressWarnings("unchecked")
     public <T extends Capability> Optional<T> capability(Class<T> type) {
-        for (Capability c : capabilities) {
-            if (type.isInstance(c)) {
-                return Optional.of(type.cast(c));
+        for (int i = 0; i < capabilityArray.length; i++) {
+            if (type.isInstance(capabilityArray[i])) {
+                return (Optional<T>) found[i];
             }
         }
         return Optional.empty();
@@ -148,7 +157,10 @@ public final class CommandSpec<C extends Command<?>> {
             return this;
         }
 
-        /** Appends a ready handler instance (e.g. a lambda). */
+        /**
+         * Appends a ready handler instance. A lambda needs its parameter types written out:
+         * {@code .handler((Greet c, HandlerContext<String> ctx) -> ...)}.
+         */
         public Builder<C> handler(CommandHandler<? super C, ?> handler) {
             Objects.requireNonNull(handler, "handler");
             handlers.add(new HandlerRef(handler.getClass(), handler));

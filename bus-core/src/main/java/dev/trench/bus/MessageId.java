@@ -14,6 +14,8 @@ import java.util.UUID;
 public final class MessageId implements Comparable<MessageId> {
     private final long msb;
     private final long lsb;
+    /** The text form, computed on first use (a benign race: every thread computes the same string). */
+    private String text;
 
     public MessageId(long msb, long lsb) {
         this.msb = msb;
@@ -89,7 +91,32 @@ public final class MessageId implements Comparable<MessageId> {
 
     @Override
     public String toString() {
-        return toUuid().toString();
+        String s = text;
+        if (s == null) {
+            byte[] b = new byte[36];
+            hex(msb >>> 32, b, 0, 8);
+            b[8] = '-';
+            hex(msb >>> 16, b, 9, 4);
+            b[13] = '-';
+            hex(msb, b, 14, 4);
+            b[18] = '-';
+            hex(lsb >>> 48, b, 19, 4);
+            b[23] = '-';
+            hex(lsb, b, 24, 12);
+            s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+            text = s;
+        }
+        return s;
+    }
+
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /** Writes the low {@code digits} hex digits of {@code value} into {@code out} at {@code at}. */
+    private static void hex(long value, byte[] out, int at, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            out[i] = DIGITS[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 
     private static String abbreviate(String s) {

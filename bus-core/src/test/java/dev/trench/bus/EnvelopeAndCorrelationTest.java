@@ -141,5 +141,9 @@ class EnvelopeAndCorrelationTest {
             assertThat(e.correlationId()).isEqualTo(correlation);
             assertThat(e.headers()).containsEntry("h", "1");
         });
+        Envelope<?> fromTheWire = arriving.withAttempt(2); // a transport holds an Envelope<?>: no cast needed
+        Object untyped = busHolder[0].dispatch(fromTheWire).toCompletableFuture().join();
+        assertThat(untyped).isNull();
+        assertThat(seen).last().extracting(Envelope::attempt).isEqualTo(2);
     }
 }

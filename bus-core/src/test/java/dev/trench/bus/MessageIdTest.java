@@ -30,6 +30,9 @@ class MessageIdTest {
         assertThat(uuid.variant()).isEqualTo(2);
         assertThat(id.timestamp()).isEqualTo(Instant.parse("2026-11-23T12:34:56.789Z"));
         assertThat(MessageId.parse(id.toString())).isEqualTo(id);
+        assertThat(id.toString()).isEqualTo(uuid.toString()).isSameAs(id.toString());
+        MessageId edges = new MessageId(0xFFFF_FFFF_FFFF_FFFFL, 0x0123_4567_89AB_CDEFL);
+        assertThat(edges.toString()).isEqualTo(edges.toUuid().toString());
         assertThat(MessageId.parse(id.toHex())).isEqualTo(id);
     }
 

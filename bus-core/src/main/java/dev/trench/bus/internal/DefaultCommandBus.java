@@ -298,7 +298,7 @@ public final class DefaultCommandBus implements CommandBus {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <R> CompletionStage<R> dispatch(Envelope<? extends Command<R>> envelope) {
+    public <R> CompletionStage<R> dispatch(Envelope<? extends Command<? extends R>> envelope) {
         if (envelope == null) {
             return CompletableFuture.failedFuture(new NullPointerException("envelope"));
         }

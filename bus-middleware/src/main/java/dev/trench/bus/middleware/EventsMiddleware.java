@@ -72,7 +72,7 @@ public final class EventsMiddleware implements Middleware {
         long start = System.nanoTime();
         listeners.received(spec, envelope);
         return Stages.afterwards(chain.proceed(envelope), (outcome, error) -> {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Duration took = listeners.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
             if (error != null) {
                 listeners.failed(spec, envelope, error, took);
                 return;

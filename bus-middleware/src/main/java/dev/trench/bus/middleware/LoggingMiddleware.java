@@ -8,6 +8,7 @@ import dev.trench.bus.Middleware;
 import dev.trench.bus.Outcome;
 import dev.trench.bus.middleware.internal.Stages;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,6 +84,10 @@ public final class LoggingMiddleware implements Middleware {
             stage = chain.proceed(envelope);
         } finally {
             saved.restore();
+        }
+        if (stage instanceof CompletableFuture<Outcome> done && done.isDone() && !done.isCompletedExceptionally()
+                && !log.isInfoEnabled()) {
+            return done; // finished here and nothing to print: no callback to allocate
         }
         return Stages.afterwards(stage, (outcome, error) -> {
             long nanos = System.nanoTime() - start;

@@ -178,7 +178,12 @@ public final class RetryMiddleware implements Middleware {
         if (policy.retry == null) {
             return chain.proceed(chain.envelope());
         }
-        Run run = new Run(chain, policy);
+        // Fast path: the first attempt runs directly; Resilience4j takes over only when it did not succeed at once.
+        CompletionStage<Outcome> first = Run.firstAttempt(chain);
+        if (first instanceof CompletableFuture<Outcome> done && done.isDone() && !done.isCompletedExceptionally()) {
+            return done;
+        }
+        Run run = new Run(chain, policy, first);
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         CompletionStage<Outcome> attempts;
         try {
@@ -208,7 +213,9 @@ public final class RetryMiddleware implements Middleware {
     }
 
     private Policy policy(CommandSpec<?> spec) {
-        return policies.computeIfAbsent(spec, s -> policyFor(s).map(p -> newPolicy(s, p)).orElse(NONE));
+        Policy known = policies.get(spec); // prepared at boot; no capturing lambda on the hot path
+        return known != null ? known
+                : policies.computeIfAbsent(spec, s -> policyFor(s).map(p -> newPolicy(s, p)).orElse(NONE));
     }
 
     private Policy newPolicy(CommandSpec<?> spec, RetryOnFail values) {
@@ -272,16 +279,27 @@ public final class RetryMiddleware implements Middleware {
     private final class Run implements Supplier<CompletionStage<Outcome>> {
         private final Chain chain;
         private final Policy policy;
+        private @Nullable CompletionStage<Outcome> firstStage;
         final List<AttemptFailure> failures = new ArrayList<>(2);
         private Envelope<?> current;
         private @Nullable Envelope<?> next;
         private @Nullable Map<String, String> mdc;
         private int attempt;
 
-        Run(Chain chain, Policy policy) {
+        Run(Chain chain, Policy policy, CompletionStage<Outcome> firstStage) {
             this.chain = chain;
             this.policy = policy;
             this.current = chain.envelope();
+            this.firstStage = firstStage;
+        }
+
+        /** Attempt 1, made before any retry machinery exists (the common case: it succeeds). */
+        static CompletionStage<Outcome> firstAttempt(Chain chain) {
+            try {
+                return chain.proceed(chain.envelope());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
 
         @Override
@@ -298,7 +316,12 @@ public final class RetryMiddleware implements Middleware {
                 MDC.setContextMap(mdc);
             }
             try {
-                stage = chain.proceed(envelope);
+                if (number == 1 && firstStage != null) {
+                    stage = firstStage; // made by handle() before Resilience4j took over
+                    firstStage = null;
+                } else {
+                    stage = chain.proceed(envelope);
+                }
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             } finally {

@@ -34,6 +34,16 @@ public final class Stages {
      */
     public static <T> CompletableFuture<T> afterwards(CompletionStage<T> stage,
             BiConsumer<@Nullable T, @Nullable Throwable> action) {
+        if (stage instanceof CompletableFuture<T> done && done.isDone() && !done.isCompletedExceptionally()) {
+            // the common synchronous case: run the action now and pass the same stage on
+            T value = done.join();
+            try {
+                action.accept(value, null);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("A completion callback failed; the outcome is passed on unchanged", e);
+            }
+            return done;
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         stage.whenComplete((value, error) -> {
             Throwable failure = error == null ? null : unwrap(error);
