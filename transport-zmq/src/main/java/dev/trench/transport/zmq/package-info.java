@@ -22,8 +22,10 @@
  * <p>Sockets are made with {@code IMMEDIATE} and used only once a monitor reported their ZMTP handshake: until then,
  * and while a socket is at its high-water mark, messages wait in the component, in order, up to the queue capacity and
  * the send timeout. Measured here, about 1 to 3 % of fresh JeroMQ loopback connections never complete their handshake
- * although the TCP connection is up, and everything handed to such a socket is lost; a socket whose handshake has not
- * completed 1 s after connecting is therefore replaced.
+ * although the TCP connection is up, and nothing sent on them arrives, even 20 s later. Two defences: every socket sets
+ * a short handshake interval ({@link dev.trench.transport.zmq.ZmqSocketOptions#handshakeInterval()}, 1 s instead of
+ * JeroMQ's 30 s), so ZeroMQ itself drops a stalled connection and makes a new one; and a publisher socket whose
+ * handshake has not completed 1 s after connecting is replaced.
  *
  * <h2>Frames</h2>
  * Commands travel as 2 frames, the logical type name and the JSON envelope of

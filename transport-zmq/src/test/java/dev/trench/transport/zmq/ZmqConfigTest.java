@@ -19,8 +19,10 @@ class ZmqConfigTest {
                 .hasMessage("linger: must be >= 0, was PT-0.005S");
         assertThatThrownBy(() -> ZmqSocketOptions.defaults().withReconnectInterval(Duration.ZERO))
                 .hasMessage("reconnectInterval: must be > 0, was PT0S");
+        assertThatThrownBy(() -> ZmqSocketOptions.defaults().withHandshakeInterval(Duration.ZERO))
+                .hasMessage("handshakeInterval: must be > 0, was PT0S");
         assertThat(ZmqSocketOptions.defaults()).isEqualTo(new ZmqSocketOptions(1000, Duration.ZERO,
-                Duration.ofMillis(100)));
+                Duration.ofMillis(100), Duration.ofSeconds(1)));
     }
 
     @Test

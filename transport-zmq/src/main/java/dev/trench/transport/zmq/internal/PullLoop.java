@@ -118,6 +118,7 @@ public final class PullLoop implements AutoCloseable {
             socket.setRcvHWM(config.socketOptions().highWaterMark());
             socket.setLinger(Contexts.millis(config.socketOptions().linger()));
             socket.setReconnectIVL(Contexts.millis(config.socketOptions().reconnectInterval()));
+            socket.setHandshakeIvl(Contexts.millis(config.socketOptions().handshakeInterval()));
             socket.setMaxMsgSize(maxMessageBytes);
             if (config.bindEndpoint().indexOf('[') >= 0) {
                 socket.setIPv6(true);

@@ -442,6 +442,7 @@ public final class PushLoop implements AutoCloseable {
         s.setSndHWM(o.highWaterMark());
         s.setLinger(Contexts.millis(o.linger()));
         s.setReconnectIVL(Contexts.millis(o.reconnectInterval()));
+        s.setHandshakeIvl(Contexts.millis(o.handshakeInterval()));
         // only to completed connections: while an endpoint is (re)connecting its messages wait in this loop, in order
         // and bounded by the send timeout, instead of in a pipe a dead peer may never drain
         s.setImmediate(true);
