@@ -31,6 +31,7 @@ final class Dispatch extends CompletableFuture<Object>
     private Envelope<?> envelope;
     private @Nullable Object result;
     private @Nullable ArrayList<Object> events;
+    private @Nullable List<Object> eventsView;
     private volatile int handlersCompleted;
 
     Dispatch(DefaultCommandBus bus, Route route, Envelope<?> envelope) {
@@ -74,11 +75,8 @@ final class Dispatch extends CompletableFuture<Object>
             }
             return null;
         } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            // set(null), not remove(): the thread keeps its map entry, so the next dispatch allocates nothing here
+            CURRENT.set(previous);
         }
     }
 
@@ -130,13 +128,15 @@ final class Dispatch extends CompletableFuture<Object>
         }
         if (events == null) {
             events = new ArrayList<>(2);
+            eventsView = Collections.unmodifiableList(events);
         }
         events.add(event);
     }
 
     @Override
     public List<Object> recordedEvents() {
-        return events == null ? List.of() : Collections.unmodifiableList(events);
+        List<Object> view = eventsView;
+        return view == null ? List.of() : view;
     }
 
     @Override
