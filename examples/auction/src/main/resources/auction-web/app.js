@@ -19,7 +19,9 @@
     wsIndex: 0,
     ws: null,               // the current socket (null while waiting to reconnect)
     wsUrl: '',              // its URL, without the token
+    wsUser: '',             // the user whose token it carries; '' when anonymous
     attempt: 0,             // failed attempts since the last successful open
+    tokenFailures: 0,       // sockets with the token that failed before opening, in a row
     reconnectTimer: null,
     bootTimer: null,
     bootAttempt: 0,
@@ -109,14 +111,20 @@
     }
   }
 
-  /** Forgets the session and goes on watching anonymously. */
-  function logout(message) {
+  /** Forgets the session (the socket is left alone). */
+  function dropSession(message) {
     sessionStorage.removeItem(SESSION_KEY);
     state.session = null;
     state.lastBid = null;
+    state.tokenFailures = 0;
     renderSession();
     $('login-error').textContent = message || '';
     if (message) result(message, true);
+  }
+
+  /** Forgets the session and goes on watching anonymously. */
+  function logout(message) {
+    dropSession(message);
     reconnectNow();
   }
 
@@ -187,7 +195,7 @@
       if (at !== li) list.insertBefore(li, at || null);
     });
     $('no-auctions').hidden = r.json.length > 0;
-    if (!state.selected && r.json.length > 0) select(r.json[0].id);
+    if (!state.selected && !location.hash.slice(1) && r.json.length > 0) select(r.json[0].id);
   }
 
   function listEntry(auctionId) {
@@ -331,7 +339,7 @@
     el.textContent = STATUS_TEXT[s] || s;
     el.dataset.state = s;
     el.dataset.url = s === 'connected' ? state.wsUrl : '';
-    el.dataset.user = s === 'connected' && state.session ? state.session.userId : '';
+    el.dataset.user = s === 'connected' ? state.wsUser : '';
     el.title = detail || '';
     $('ws-url').textContent = detail ? 'Websocket: ' + detail + '.' : '';
   }
@@ -361,20 +369,29 @@
     if (!state.websockets.length) { setStatus('offline', 'the API announces no websocket'); return; }
     if (state.session && expired(state.session)) { logout('Your session expired; join again to bid.'); return; }
     const url = absolute(state.websockets[state.wsIndex % state.websockets.length]);
-    const full = state.session
+    // A socket cannot tell a refused token (401) from a node that is down. After two failures with the token, one
+    // attempt goes without it; once that one is open (the node is up), see checkToken.
+    const probe = !!state.session && state.tokenFailures >= 2;
+    const withToken = !!state.session && !probe;
+    const full = withToken
       ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(state.session.token)
       : url;
     state.wsUrl = url;
+    state.wsUser = withToken ? state.session.userId : '';
     setStatus(state.attempt === 0 ? 'connecting' : 'reconnecting', 'connecting to ' + url
       + (state.attempt === 0 ? '' : ' (attempt ' + (state.attempt + 1) + ')'));
     let ws;
     try { ws = new WebSocket(full); } catch (e) { scheduleReconnect(); return; }
     state.ws = ws;
     setLive(false);
+    let opened = false;
     ws.onopen = () => {
       if (state.ws !== ws) return;
+      opened = true;
       state.attempt = 0;
-      setStatus('connected', url + (state.session ? ' as ' + state.session.userId : ' (watching)'));
+      if (withToken) state.tokenFailures = 0;
+      if (probe && state.session) checkToken(url, state.session);
+      setStatus('connected', url + (state.wsUser ? ' as ' + state.wsUser : ' (watching)'));
       if (state.selected) {
         send({subscribe: state.selected});
         loadAuction(state.selected);
@@ -389,6 +406,8 @@
     };
     ws.onclose = () => {
       if (state.ws !== ws) return;
+      if (withToken && !opened) state.tokenFailures++;
+      if (probe) state.tokenFailures = 0;   // the node is down, not the token refused: the token again next time
       state.ws = null;
       setLive(false);
       scheduleReconnect();
@@ -405,6 +424,25 @@
     state.reconnectTimer = setTimeout(connect, delay);
   }
 
+  /**
+   * The node took an anonymous socket: tries the token on the same node at once. Refused, the token is what the node
+   * does not accept (e.g. the API restarted with another key): the session is dropped and the page goes on watching
+   * on the open socket. Accepted, the page reconnects with the token.
+   */
+  function checkToken(url, session) {
+    let check;
+    try {
+      check = new WebSocket(url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(session.token));
+    } catch (e) { return; }
+    let accepted = false;
+    check.onopen = () => { accepted = true; check.close(1000, 'token check'); };
+    check.onclose = () => {
+      if (state.session !== session) return;
+      if (accepted) reconnectNow();
+      else dropSession('Your session is no longer accepted; join again to bid.');
+    };
+  }
+
   /** Drops the current socket (without a reconnect of its own) and connects at once, e.g. after joining. */
   function reconnectNow() {
     const old = state.ws;
@@ -414,6 +452,7 @@
     clearTimeout(state.reconnectTimer);
     state.reconnectTimer = null;
     state.attempt = 0;
+    state.tokenFailures = 0;
     if (state.websockets.length) connect();
   }
 

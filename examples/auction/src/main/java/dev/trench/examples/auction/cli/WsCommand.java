@@ -61,6 +61,11 @@ public final class WsCommand implements Callable<Integer> {
                     + " Env AUCTION_WS_MAX_CONNECTIONS_PER_ADDRESS. Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerAddress;
 
+    @Option(names = "--reorder-window", defaultValue = "${env:AUCTION_WS_REORDER_WINDOW:-PT1S}", paramLabel = "DURATION",
+            description = "How long events behind a gap in an auction's sequence wait for the missing one before the"
+                    + " node resynchronises from a snapshot. Env AUCTION_WS_REORDER_WINDOW. Default: ${DEFAULT-VALUE}.")
+    Duration reorderWindow;
+
     @Mixin
     TokenOptions tokens;
 
@@ -71,7 +76,7 @@ public final class WsCommand implements Callable<Integer> {
         ApiSnapshotSource snapshots;
         try {
             config = WebSocketNodeConfig.builder().name(name).host(host).port(port).maxConnections(maxConnections)
-                    .maxConnectionsPerAddress(maxConnectionsPerAddress).build();
+                    .maxConnectionsPerAddress(maxConnectionsPerAddress).reorderWindow(reorderWindow).build();
             snapshots = new ApiSnapshotSource(apiUrl, Duration.ofSeconds(2));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -15,7 +15,7 @@ class WebSocketNodeConfigTest {
         assertThat(c.path()).isEqualTo("/ws");
         assertThat(c.pingInterval()).isLessThan(c.idleTimeout());
         assertThat(c.writeBufferHighWaterMark()).isLessThan(c.maxPendingBytes());
-        assertThat(c.reorderWindow()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.reorderWindow()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
