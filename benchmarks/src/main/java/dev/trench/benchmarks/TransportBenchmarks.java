@@ -17,6 +17,7 @@ import dev.trench.transport.zmq.ZmqBindConfig;
 import dev.trench.transport.zmq.ZmqConnectConfig;
 import dev.trench.transport.zmq.ZmqEventPublisher;
 import dev.trench.transport.zmq.ZmqEventSubscriber;
+import dev.trench.transport.zmq.ZmqSocketOptions;
 import dev.trench.transport.zmq.ZmqTarget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -333,25 +334,45 @@ public final class TransportBenchmarks {
         }
     }
 
+    /**
+     * The high-water mark the bare sockets get (100 000 on PUSH and PULL), for Trench's sockets too: with the default
+     * of 1000 the Trench run had 1/100 of the bare run's socket buffers, and measured that difference as well.
+     */
+    private static final ZmqSocketOptions SAME_HWM = ZmqSocketOptions.defaults().withHighWaterMark(100_000);
+
+    /** The most events the Trench ZeroMQ run lets be published and not yet delivered. */
+    private static final int IN_FLIGHT = 50_000;
+
     private static double trenchZmq(WireCodec codec, Supplier<MessageId> ids, int events) throws Exception {
         CountDownLatch done = new CountDownLatch(events);
+        AtomicLong delivered = new AtomicLong();
         try (ZmqEventSubscriber subscriber = ZmqEventSubscriber.start(
-                ZmqBindConfig.builder("bench-events", "tcp://127.0.0.1:*").build(), codec, e -> done.countDown(),
-                null)) {
+                ZmqBindConfig.builder("bench-events", "tcp://127.0.0.1:*").socketOptions(SAME_HWM).build(), codec,
+                e -> {
+                    delivered.incrementAndGet();
+                    done.countDown();
+                }, null)) {
             try (ZmqEventPublisher publisher = ZmqEventPublisher.start(ZmqConnectConfig.builder("bench-events",
-                    ZmqTarget.endpoints(subscriber.endpoint())).queueCapacity(100_000)
+                    ZmqTarget.endpoints(subscriber.endpoint())).socketOptions(SAME_HWM).queueCapacity(100_000)
                     .sendTimeout(Duration.ofSeconds(30)).build(), codec, null)) {
                 List<EventEnvelope<AuctionRaised>> batch = new ArrayList<>(events);
                 for (int i = 0; i < events; i++) {
                     batch.add(event(ids, i + 1));
                 }
                 long start = System.nanoTime();
+                long published = 0;
                 for (EventEnvelope<AuctionRaised> e : batch) {
-                    while (publisher.queued() >= 50_000) {
-                        // keep the queue below its capacity without spinning on refusals (each refusal costs an
-                        // exception and would steal a core from the I/O threads being measured)
+                    while (published - delivered.get() >= IN_FLIGHT) {
+                        // flow control, as the bare PUSH socket gets from blocking at its high-water marks: keep the
+                        // events in flight (publisher queue, per-endpoint backlog, socket pipes, subscriber) bounded.
+                        // Bounding only the publisher's queue let the I/O thread's per-endpoint backlog grow past
+                        // the queue capacity whenever the subscriber fell behind: the publisher then dropped events
+                        // for that endpoint (as designed, counted endpoint-full) and the run waited 2 minutes for
+                        // events that were never coming. Parking, not spinning: a spin would steal a core from the
+                        // threads being measured.
                         java.util.concurrent.locks.LockSupport.parkNanos(50_000);
                     }
+                    published++;
                     if (publisher.publish(e).toCompletableFuture().isCompletedExceptionally()) {
                         throw new IllegalStateException("publish refused below the queue capacity");
                     }

@@ -317,7 +317,7 @@ public final class EnvelopeReader {
             return null;
         }
         try {
-            return Instant.parse(text);
+            return Instants.parse(text);
         } catch (DateTimeParseException e) {
             throw s.error(Reason.INVALID_FIELD, field, field + ": not an ISO-8601 instant (e.g."
                     + " 2025-01-31T10:15:30.123Z): '" + abbreviate(text) + "'", e);

@@ -38,6 +38,7 @@ public final class Mappers {
                 .build();
         JsonMapper.Builder builder = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
+                .addModule(FastInstants.module())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, failOnUnknownFields)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

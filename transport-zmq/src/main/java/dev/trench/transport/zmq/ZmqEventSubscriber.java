@@ -11,7 +11,10 @@ import dev.trench.transport.zmq.internal.PullLoop;
 import dev.trench.transport.zmq.internal.Streams;
 import dev.trench.transport.zmq.internal.ZmqMeters;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +52,8 @@ public final class ZmqEventSubscriber implements AutoCloseable {
     private final AtomicLong missed = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final LogGate logGate = new LogGate();
+    /** The type frame expected for each event type name (receive thread only). */
+    private final Map<String, byte[]> typeFrames = new HashMap<>();
 
     private ZmqEventSubscriber(ZmqBindConfig config, WireCodec codec, Consumer<? super EventEnvelope<?>> consumer,
             @Nullable MeterRegistry registry) {
@@ -135,7 +140,7 @@ public final class ZmqEventSubscriber implements AutoCloseable {
         try {
             event = codec.decodeEvent(body);
             String decodedType = codec.eventType(event);
-            if (!decodedType.equals(Frames.typeText(type))) {
+            if (!Arrays.equals(typeFrames.computeIfAbsent(decodedType, Frames::type), type)) {
                 throw new WireFormatException(WireFormatException.Reason.UNKNOWN_TYPE, "type", decodedType,
                         "type frame '" + Frames.typeText(type) + "' does not match the envelope's type '"
                                 + decodedType + "'", null);

@@ -24,23 +24,25 @@ class ZmqLifecycleTest {
 
     @Test
     void closingPublisherAndSubscriberLeavesNoThreadBehind() throws Exception {
-        Set<String> before = trenchThreads();
-        assertThat(before).as("no transport thread before the test").isEmpty();
+        // channel names of this test only: threads of components other test classes closed a moment ago may still be
+        // ending (their close() returned once their sockets were closed), and must not decide this test
+        Set<String> before = threadsOf("lifecycle-");
+        assertThat(before).as("no thread of this test before it starts").isEmpty();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BlockingQueue<EventEnvelope<?>> received = new LinkedBlockingQueue<>();
-        ZmqEventSubscriber subscriber = ZmqEventSubscriber.start(ZmqTestSupport.bindAnyPort("ws"), codec,
+        ZmqEventSubscriber subscriber = ZmqEventSubscriber.start(ZmqTestSupport.bindAnyPort("lifecycle-ws"), codec,
                 received::add, registry);
         URI uri = URI.create(subscriber.endpoint());
         ZmqTarget target = ZmqTarget.dns("websocket.test", 1).withResolveInterval(Duration.ofMillis(20))
                 .withResolver((host, port) -> List.of(new InetSocketAddress(uri.getHost(), uri.getPort())));
-        ZmqEventPublisher publisher = ZmqEventPublisher.start(ZmqConnectConfig.builder("events", target).build(),
-                codec, registry);
+        ZmqEventPublisher publisher = ZmqEventPublisher.start(ZmqConnectConfig.builder("lifecycle-events", target)
+                .build(), codec, registry);
         ZmqTestSupport.awaitAllReceiving(publisher, received);
 
-        assertThat(trenchThreads()).as("threads while open").contains(
-                "trench-zmq-pub-events", "trench-zmq-resolve-events", "trench-zmq-sub-ws")
-                .anyMatch(n -> n.startsWith("trench-zmq-pub-events-iothread"))
-                .anyMatch(n -> n.startsWith("trench-zmq-sub-ws-reaper"));
+        assertThat(threadsOf("lifecycle-")).as("threads while open").contains(
+                "trench-zmq-pub-lifecycle-events", "trench-zmq-resolve-lifecycle-events", "trench-zmq-sub-lifecycle-ws")
+                .anyMatch(n -> n.startsWith("trench-zmq-pub-lifecycle-events-iothread"))
+                .anyMatch(n -> n.startsWith("trench-zmq-sub-lifecycle-ws-reaper"));
         assertThat(registry.find("trench.transport.queue.depth").gauges()).hasSize(1);
 
         publisher.close();
@@ -48,9 +50,16 @@ class ZmqLifecycleTest {
         publisher.close(); // idempotent
         subscriber.close();
 
-        assertThat(trenchThreads()).as("threads after close").isEmpty();
+        assertThat(threadsOf("lifecycle-")).as("threads after close").isEmpty();
         assertThat(registry.find("trench.transport.queue.depth").gauges()).as("gauges removed").isEmpty();
         assertThat(registry.find("trench.transport.endpoints").gauges()).isEmpty();
+    }
+
+    /** Live transport threads of the channels whose names start with {@code channelPrefix}. */
+    private static Set<String> threadsOf(String channelPrefix) {
+        return trenchThreads().stream()
+                .filter(n -> n.matches("trench-zmq-[a-z]+-" + java.util.regex.Pattern.quote(channelPrefix) + ".*"))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Test

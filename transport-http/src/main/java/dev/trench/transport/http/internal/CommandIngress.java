@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +73,7 @@ public final class CommandIngress implements HttpHandler {
     private final Counter bytesIn;
     private final Counter duplicates;
     private final Timer ackLatency;
+    private final ConcurrentHashMap<String, Counter[]> handledCounters = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -293,9 +295,7 @@ public final class CommandIngress implements HttpHandler {
             } catch (RuntimeException e) {
                 failure = e;
             }
-            Counter.builder(HttpMeters.HANDLED).tags(common()).tag(HttpMeters.TAG_COMMAND, name)
-                    .tag(HttpMeters.TAG_OUTCOME, failure == null ? "success" : "failure")
-                    .register(registry).increment();
+            handled(name, failure == null).increment();
             HttpExchange exchange = job.syncExchange;
             if (exchange != null) {
                 exchange.respond(failure == null ? resultReply(envelope.commandId(), result)
@@ -311,6 +311,24 @@ public final class CommandIngress implements HttpHandler {
         } finally {
             MDC.remove("commandId");
         }
+    }
+
+    /**
+     * The handled counter of a command and outcome, registered once per pair and then reused: registering looks the
+     * meter up by its id (tags sorted, a map lookup) and cost a worker thread more than dispatching a small command.
+     */
+    private Counter handled(String command, boolean success) {
+        Counter[] pair = handledCounters.computeIfAbsent(command, k -> new Counter[2]);
+        int slot = success ? 0 : 1;
+        Counter c = pair[slot];
+        if (c == null) {
+            // racy but idempotent: the registry hands out the same counter for the same id
+            c = Counter.builder(HttpMeters.HANDLED).tags(common()).tag(HttpMeters.TAG_COMMAND, command)
+                    .tag(HttpMeters.TAG_OUTCOME, success ? "success" : "failure")
+                    .register(registry);
+            pair[slot] = c;
+        }
+        return c;
     }
 
     private HttpReply resultReply(MessageId id, @Nullable Object result) {

@@ -118,7 +118,14 @@ public final class PushLoop implements AutoCloseable {
     private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final java.util.concurrent.atomic.AtomicLong MONITORS = new java.util.concurrent.atomic.AtomicLong();
 
-    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The shortest wait before retrying a full socket. ZeroMQ does not tell this thread when a socket has room again,
+     * so a full socket is polled: with a socket of 1000 messages (the default high-water mark) a retry every
+     * millisecond capped a busy channel near 1000 events per millisecond at best, and far less once the wait had grown;
+     * 50 µs (about one park on Linux) lets a draining subscriber set the pace. The wait doubles without progress, up
+     * to {@link #MAX_RETRY_NANOS}, so an endpoint that takes nothing costs a handful of wake-ups more, then as before.
+     */
+    private static final long MIN_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long MAX_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Mode mode;
@@ -465,7 +472,7 @@ public final class PushLoop implements AutoCloseable {
         Pending p = new Pending(o, Frames.stream(publisherId, ++seq), System.nanoTime());
         if (fanOut.isEmpty()) {
             meters.reject(TransportMeters.DIRECTION_OUT, TransportMeters.REASON_NO_ENDPOINT);
-            logDrop("no endpoint is known; event seq {} dropped", seq, null);
+            logDrop("no endpoint is known; event seq {} dropped", seq);
             return;
         }
         for (Endpoint e : fanOut.values()) {
@@ -475,7 +482,7 @@ public final class PushLoop implements AutoCloseable {
             if (e.backlog.size() >= config.queueCapacity()) {
                 meters.reject(TransportMeters.DIRECTION_OUT, TransportMeters.REASON_ENDPOINT_FULL);
                 logDrop("endpoint {} is full ({} events waiting for it); event seq {} dropped for it", e.address,
-                        seq);
+                        e.backlog.size(), seq);
             } else {
                 e.backlog.add(p);
             }
@@ -621,9 +628,9 @@ public final class PushLoop implements AutoCloseable {
         }
     }
 
-    private void logDrop(String message, Object a, @Nullable Object b) {
+    private void logDrop(String message, Object... args) {
         if (dropLog.open()) {
-            LOG.warn("Channel '" + config.name() + "': " + message + dropLog.suppressedNote(), a, b);
+            LOG.warn("Channel '" + config.name() + "': " + message + dropLog.suppressedNote(), args);
         }
     }
 

@@ -30,6 +30,9 @@ public final class ZmqMeters {
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
     private final Counter missed;
     private final Timer ackLatency;
+    /** The message and byte counters of the four usual (direction, kind) pairs, bound once: no lookup per message. */
+    private final Counter[] messages = new Counter[4];
+    private final Counter[] bytes = new Counter[4];
 
     /** Meters in {@code registry}, or in a private registry when it is {@code null}. */
     public ZmqMeters(@Nullable MeterRegistry registry, String channel) {
@@ -52,8 +55,31 @@ public final class ZmqMeters {
 
     /** One message of {@code bytes} bytes of {@code kind} sent or received. */
     public void message(String direction, String kind, int bytes) {
-        counter(TransportMeters.MESSAGES, direction, kind, "messages").increment();
-        counter(TransportMeters.BYTES, direction, kind, "bytes").increment(bytes);
+        int slot = slot(direction, kind);
+        if (slot < 0) {
+            counter(TransportMeters.MESSAGES, direction, kind, "messages").increment();
+            counter(TransportMeters.BYTES, direction, kind, "bytes").increment(bytes);
+            return;
+        }
+        Counter m = messages[slot];
+        Counter b = this.bytes[slot];
+        if (m == null || b == null) {
+            // racy but idempotent: the registry hands out the same counter for the same id
+            m = counter(TransportMeters.MESSAGES, direction, kind, "messages");
+            b = counter(TransportMeters.BYTES, direction, kind, "bytes");
+            messages[slot] = m;
+            this.bytes[slot] = b;
+        }
+        m.increment();
+        b.increment(bytes);
+    }
+
+    /** The index of a usual (direction, kind) pair in the bound counters, or -1. */
+    private static int slot(String direction, String kind) {
+        int d = direction.equals(TransportMeters.DIRECTION_IN) ? 0
+                : direction.equals(TransportMeters.DIRECTION_OUT) ? 1 : -1;
+        int k = kind.equals(TransportMeters.KIND_EVENT) ? 0 : kind.equals(TransportMeters.KIND_COMMAND) ? 1 : -1;
+        return d < 0 || k < 0 ? -1 : d * 2 + k;
     }
 
     /** One message refused or dropped. */
