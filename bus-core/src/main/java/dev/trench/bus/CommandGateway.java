@@ -39,7 +39,11 @@ public final class CommandGateway {
             throw new BusConfigurationException(List.of("Gateway " + gatewayType.getName() + " must be an interface"));
         }
         List<String> problems = new ArrayList<>();
-        for (Method m : gatewayType.getMethods()) {
+        // getMethods() has no defined order: sort, so that the problems are listed the same way on every run
+        Method[] methods = gatewayType.getMethods();
+        java.util.Arrays.sort(methods, java.util.Comparator.comparing(Method::getName)
+                .thenComparing(m -> java.util.Arrays.toString(m.getParameterTypes())));
+        for (Method m : methods) {
             if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
