@@ -246,9 +246,15 @@ public final class HttpServer implements AutoCloseable {
                 g.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+        // one deadline for both groups, not one each: they shut down at the same time
+        long deadline = System.nanoTime() + timeout.plusSeconds(1).toNanos();
         for (EventLoopGroup g : new EventLoopGroup[] {acceptor, io}) {
             if (g != null) {
-                g.terminationFuture().awaitUninterruptibly(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!g.terminationFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                    LOG.warn("HTTP server '{}': an event loop group did not report its termination within {}; going"
+                            + " on", config.name(), timeout.plusSeconds(1));
+                }
             }
         }
     }
