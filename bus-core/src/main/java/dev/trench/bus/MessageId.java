@@ -69,7 +69,10 @@ public final class MessageId implements Comparable<MessageId> {
 
     /** 32 lowercase hex digits, without dashes (the W3C trace id form). */
     public String toHex() {
-        return String.format("%016x%016x", msb, lsb);
+        byte[] b = new byte[32];
+        hex(msb, b, 0, 16);
+        hex(lsb, b, 16, 16);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Override

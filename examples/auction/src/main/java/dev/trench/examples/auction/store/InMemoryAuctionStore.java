@@ -115,9 +115,7 @@ public final class InMemoryAuctionStore implements AuctionStore {
         if (e == null) {
             return Optional.empty();
         }
-        synchronized (e.bidsByCommand) {
-            return Optional.ofNullable(e.bidsByCommand.get(commandId));
-        }
+        return Optional.ofNullable(e.bidsByCommand.get(commandId)); // a synchronized map: get locks it
     }
 
     private static Map<MessageId, Bid> boundedMap() {
