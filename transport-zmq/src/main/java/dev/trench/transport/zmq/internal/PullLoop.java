@@ -184,7 +184,13 @@ public final class PullLoop implements AutoCloseable {
         }
         running = false;
         if (context != null) {
-            context.term();
+            try {
+                if (!Contexts.terminate(context, TimeUnit.SECONDS.toMillis(10))) {
+                    LOG.warn("Channel '{}': ZeroMQ's threads did not stop within 10 s", config.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {

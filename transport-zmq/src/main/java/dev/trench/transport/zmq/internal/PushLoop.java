@@ -660,7 +660,13 @@ public final class PushLoop implements AutoCloseable {
             }
         }
         if (context != null) {
-            context.term();
+            try {
+                if (!Contexts.terminate(context, TimeUnit.SECONDS.toMillis(10))) {
+                    LOG.warn("Channel '{}': ZeroMQ's threads did not stop within 10 s", config.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         meters.removeGauges();
     }
